@@ -1,0 +1,164 @@
+"""The store: engine, schema, data version and the read queries the API and the index need."""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Iterable, Iterator, Sequence
+from contextlib import contextmanager
+from datetime import UTC, datetime
+
+from sqlalchemy import event
+from sqlalchemy.engine import Engine
+from sqlmodel import Session, SQLModel, col, create_engine, delete, select
+
+from lendercheck.matcher import IndexEntry
+from lendercheck.models import (
+    ChangeEvent,
+    Lender,
+    LenderDomain,
+    LenderName,
+    Meta,
+    RecordRow,
+    SourceRow,
+)
+from lendercheck.records import Source
+from lendercheck.settings import Settings
+
+DATA_VERSION = "data_version"
+
+
+def utcnow() -> datetime:
+    return datetime.now(UTC)
+
+
+def as_utc(value: datetime | None) -> datetime | None:
+    """SQLite hands back naive datetimes; everything we store is UTC."""
+    if value is None:
+        return None
+    return value if value.tzinfo else value.replace(tzinfo=UTC)
+
+
+def make_engine(settings: Settings) -> Engine:
+    url = settings.store_url
+    if url.startswith("sqlite"):
+        settings.data_dir.mkdir(parents=True, exist_ok=True)
+        engine = create_engine(url, connect_args={"check_same_thread": False, "timeout": 30})
+        event.listen(engine, "connect", _sqlite_pragmas)
+        return engine
+    return create_engine(url, pool_pre_ping=True)
+
+
+def _sqlite_pragmas(dbapi_connection: object, _record: object) -> None:
+    cursor = dbapi_connection.cursor()  # type: ignore[attr-defined]
+    # WAL lets API workers read while a scrape writes.
+    cursor.execute("PRAGMA journal_mode=WAL")
+    cursor.execute("PRAGMA synchronous=NORMAL")
+    cursor.close()
+
+
+def create_schema(engine: Engine) -> None:
+    SQLModel.metadata.create_all(engine)
+
+
+@contextmanager
+def session_scope(engine: Engine) -> Iterator[Session]:
+    with Session(engine, expire_on_commit=False) as session:
+        yield session
+
+
+def get_meta(session: Session, key: str) -> str | None:
+    row = session.get(Meta, key)
+    return row.value if row else None
+
+
+def set_meta(session: Session, key: str, value: str) -> None:
+    row = session.get(Meta, key)
+    if row is None:
+        session.add(Meta(key=key, value=value))
+    else:
+        row.value = value
+        session.add(row)
+
+
+def data_version(session: Session) -> str:
+    return get_meta(session, DATA_VERSION) or "empty"
+
+
+def bump_data_version(session: Session, reason: str) -> str:
+    seed = f"{data_version(session)}|{reason}|{utcnow().isoformat()}"
+    version = hashlib.sha256(seed.encode()).hexdigest()[:16]
+    set_meta(session, DATA_VERSION, version)
+    return version
+
+
+def upsert_source(session: Session, source: Source) -> SourceRow:
+    row = session.get(SourceRow, source.id)
+    meta = source.model_dump(include={"name", "regulator", "jurisdiction", "url", "covers", "on_demand", "description"})
+    if row is None:
+        row = SourceRow(id=source.id, kind=source.kind.value, **meta)
+    else:
+        for key, value in meta.items():
+            setattr(row, key, value)
+        row.kind = source.kind.value
+    session.add(row)
+    return row
+
+
+def list_sources(session: Session) -> Sequence[SourceRow]:
+    return session.exec(select(SourceRow).order_by(col(SourceRow.jurisdiction), col(SourceRow.id))).all()
+
+
+def has_records(session: Session) -> bool:
+    return session.exec(select(RecordRow.id).limit(1)).first() is not None
+
+
+def index_entries(session: Session) -> Iterator[IndexEntry]:
+    """Every name and domain the matcher should know, with its lender's jurisdiction."""
+    jurisdiction = dict(session.exec(select(Lender.id, Lender.jurisdiction)).all())
+    for lender_id, name, kind in session.exec(select(LenderName.lender_id, LenderName.name, LenderName.kind)):
+        yield IndexEntry(lender_id, name, kind, jurisdiction.get(lender_id, ""))
+    for lender_id, domain, kind in session.exec(
+        select(LenderDomain.lender_id, LenderDomain.domain, LenderDomain.kind)
+    ):
+        yield IndexEntry(lender_id, domain, kind, jurisdiction.get(lender_id, ""))
+
+
+def records_of(session: Session, lender_ids: Iterable[str]) -> dict[str, list[RecordRow]]:
+    ids = list(dict.fromkeys(lender_ids))
+    found: dict[str, list[RecordRow]] = {lender_id: [] for lender_id in ids}
+    if not ids:
+        return found
+    rows = session.exec(
+        select(RecordRow).where(col(RecordRow.lender_id).in_(ids)).order_by(col(RecordRow.source_id))
+    ).all()
+    for row in rows:
+        found[row.lender_id].append(row)
+    return found
+
+
+def lenders_by_id(session: Session, lender_ids: Iterable[str]) -> dict[str, Lender]:
+    ids = list(set(lender_ids))
+    if not ids:
+        return {}
+    return {row.id: row for row in session.exec(select(Lender).where(col(Lender.id).in_(ids))).all()}
+
+
+def names_of(session: Session, lender_id: str) -> Sequence[LenderName]:
+    return session.exec(select(LenderName).where(LenderName.lender_id == lender_id).order_by(col(LenderName.id))).all()
+
+
+def domains_of(session: Session, lender_id: str) -> Sequence[LenderDomain]:
+    return session.exec(
+        select(LenderDomain).where(LenderDomain.lender_id == lender_id).order_by(col(LenderDomain.id))
+    ).all()
+
+
+def events_of(session: Session, lender_id: str) -> Sequence[ChangeEvent]:
+    return session.exec(
+        select(ChangeEvent).where(ChangeEvent.lender_id == lender_id).order_by(col(ChangeEvent.at), col(ChangeEvent.id))
+    ).all()
+
+
+def clear_all(session: Session) -> None:
+    for table in (ChangeEvent, LenderDomain, LenderName, Lender, RecordRow, SourceRow, Meta):
+        session.exec(delete(table))  # type: ignore[call-overload]

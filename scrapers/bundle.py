@@ -1,0 +1,40 @@
+"""Build the bundled snapshot in `data/snapshot/` from saved copies of the sources.
+
+Reads: the saved copies under `--shared` (default `../shared`: `fixtures/<cc>/…`, see each SOURCE.md).
+Writes: `data/snapshot/*.jsonl`, sorted. Rerun after a parser changes or a newer copy is saved:
+`lendercheck snapshot build`.
+Each source goes through the same runner and checks as a live scrape, in the order of
+`scrapers.MODULES`, so the history between two saved copies (e.g. two NFRA lists) becomes change events.
+"""
+
+from __future__ import annotations
+
+import tempfile
+from pathlib import Path
+
+from lendercheck.settings import Settings
+from lendercheck.snapshot import export_snapshot
+from lendercheck.store import create_schema, make_engine, session_scope
+from scrapers import MODULES
+from scrapers.runner import RunReport, ingest
+
+
+def build_snapshot(shared: Path, out: Path) -> tuple[str, list[RunReport]]:
+    reports: list[RunReport] = []
+    with tempfile.TemporaryDirectory(prefix="lendercheck-build-") as work:
+        settings = Settings(data_dir=Path(work), database_url="")
+        engine = make_engine(settings)
+        create_schema(engine)
+        for module in MODULES:
+            bundled = getattr(module, "bundled", None)
+            if bundled is None:
+                continue
+            for run in bundled(shared):
+                records = run.records
+                reports.append(
+                    ingest(engine, settings, module.SOURCE, run.raws, lambda r=records: r, now=run.retrieved_at)
+                )
+        with session_scope(engine) as session:
+            version = export_snapshot(session, out)
+        engine.dispose()
+    return version, reports
