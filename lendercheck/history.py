@@ -109,7 +109,7 @@ def apply_records(
             if row.removed_at is not None:
                 _event(session, row, run_id, now, record.as_of, "added", row.status, record.status)
                 result.added += 1
-            elif row.status != record.status or row.active != record.active:
+            elif (row.status, row.active, row.lending) != (record.status, record.active, record.lending):
                 _event(session, row, run_id, now, record.as_of, "status_changed", row.status, record.status)
                 result.changed += 1
             if row.lender_id != lender_id:
@@ -151,6 +151,7 @@ def _fill(row: RecordRow, record: Record, lender_id: str, source: Source) -> Non
     row.links_to = record.links_to
     row.licence_type = record.licence_type
     row.licence_number = record.licence_number
+    row.lending = record.lending
     row.status = record.status
     row.active = record.active
     row.segment = record.segment

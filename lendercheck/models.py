@@ -85,6 +85,7 @@ class RecordRow(SQLModel, table=True):
     links_to: str | None = None
     licence_type: str | None = None
     licence_number: str | None = None
+    lending: bool = True
     status: str
     active: bool = True
     segment: str | None = None

@@ -96,6 +96,9 @@ class Record(BaseModel):
     )
     licence_type: str | None = None
     licence_number: str | None = None
+    lending: bool = Field(
+        True, description="Whether the licence permits lending (an FCA authorisation may not)"
+    )
     status: str = Field(description="Status as published")
     active: bool = Field(True, description="Whether the status counts as a live licence or a live warning")
     segment: str | None = Field(
