@@ -127,8 +127,7 @@ def validate(session: Session, source: Source, records: Sequence[Record]) -> str
         return f"{len(duplicates)} record ids repeat, e.g. {duplicates[:3]}"
 
     previous = Counter(
-        segment
-        for segment, in session.exec(
+        session.exec(
             select(RecordRow.segment).where(RecordRow.source_id == source.id, RecordRow.removed_at == None)  # noqa: E711
         ).all()
     )

@@ -1,0 +1,56 @@
+"""The matcher index a worker serves from: built at start-up, rebuilt aside when the data changes, swapped."""
+
+from __future__ import annotations
+
+import logging
+import threading
+import time
+
+from sqlalchemy.engine import Engine
+
+from lendercheck.matcher import MatchIndex
+from lendercheck.store import data_version, index_entries, session_scope
+
+log = logging.getLogger(__name__)
+
+
+class LiveIndex:
+    def __init__(self, engine: Engine) -> None:
+        self.engine = engine
+        self.current: MatchIndex | None = None
+        self.version: str | None = None
+        self._stop = threading.Event()
+        self._thread: threading.Thread | None = None
+
+    @property
+    def ready(self) -> bool:
+        return self.current is not None
+
+    def refresh(self) -> bool:
+        """Rebuild if the store's data version moved; lookups keep the old index until the swap."""
+        with session_scope(self.engine) as session:
+            version = data_version(session)
+            if version == self.version and self.current is not None:
+                return False
+            started = time.perf_counter()
+            index = MatchIndex.build(index_entries(session))
+        self.current, self.version = index, version
+        log.info("index built", extra={"version": version, "entries": index.size,
+                                       "seconds": round(time.perf_counter() - started, 2)})
+        return True
+
+    def start_watching(self, interval: float) -> None:
+        if interval <= 0 or self._thread is not None:
+            return
+        self._thread = threading.Thread(target=self._watch, args=(interval,), name="index-refresh", daemon=True)
+        self._thread.start()
+
+    def _watch(self, interval: float) -> None:
+        while not self._stop.wait(interval):
+            try:
+                self.refresh()
+            except Exception:  # a failed rebuild must not take the served index down
+                log.exception("index refresh failed")
+
+    def stop(self) -> None:
+        self._stop.set()
