@@ -53,5 +53,7 @@ def check_query(
     if jurisdiction is not None:
         code = jurisdiction.strip().upper()
         if not is_known_jurisdiction(code):
-            raise BadQuery(f"jurisdiction: {jurisdiction!r} is not an ISO 3166-1 alpha-2 country code, e.g. CN, ID, IN, GB")
+            raise BadQuery(
+                f"jurisdiction: {jurisdiction!r} is not an ISO 3166-1 alpha-2 country code, e.g. CN, ID, IN, GB"
+            )
     return LookupQuery(**{field: value}, jurisdiction=code, limit=limit)

@@ -27,6 +27,12 @@ VERDICT_STYLE = {
 }
 
 
+@app.callback()
+def main(verbose: Annotated[bool, typer.Option("--verbose", "-v", help="Log progress")] = False) -> None:
+    logging.basicConfig(level=logging.INFO if verbose else logging.WARNING,
+                        format="%(levelname)s %(name)s %(message)s")
+
+
 @app.command()
 def serve(
     host: Annotated[str, typer.Option(help="Address to listen on")] = "127.0.0.1",
@@ -162,5 +168,3 @@ def snapshot_version_command() -> None:
 
     typer.echo(json.dumps({"version": snapshot_version(get_settings().snapshot_dir)}))
 
-
-logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s %(message)s")

@@ -16,6 +16,7 @@ from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
+from sqlalchemy import text
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, SQLModel, select
 
@@ -113,9 +114,22 @@ def _revive(data: dict[str, Any], model: type[SQLModel]) -> dict[str, Any]:
     return data
 
 
+# Any fixed number: the PostgreSQL advisory lock that one replica holds while it fills the store.
+_PG_BUILD_LOCK = 7_310_420
+
+
 @contextmanager
-def _build_lock(settings: Settings) -> Iterator[None]:
-    """Several workers may start at once; one builds, the others wait and then find it built."""
+def _build_lock(settings: Settings, engine: Engine) -> Iterator[None]:
+    """Several workers or replicas may start at once; one builds, the others wait and find it built."""
+    if not settings.is_sqlite:
+        with engine.connect() as conn:
+            conn.execute(text("SELECT pg_advisory_lock(:key)"), {"key": _PG_BUILD_LOCK})
+            try:
+                yield
+            finally:
+                conn.execute(text("SELECT pg_advisory_unlock(:key)"), {"key": _PG_BUILD_LOCK})
+                conn.commit()
+        return
     settings.data_dir.mkdir(parents=True, exist_ok=True)
     with (settings.data_dir / ".build.lock").open("w") as handle:
         fcntl.flock(handle, fcntl.LOCK_EX)
@@ -130,7 +144,7 @@ def ensure_store(settings: Settings, engine: Engine | None = None) -> Engine:
     was built from an older snapshot (and never scraped since) meets a newer one."""
     engine = engine or make_engine(settings)
     folder = settings.snapshot_dir
-    with _build_lock(settings):
+    with _build_lock(settings, engine):
         create_schema(engine)
         with session_scope(engine) as session:
             shipped = snapshot_version(folder)

@@ -10,6 +10,7 @@ Each source goes through the same runner and checks as a live scrape, in the ord
 from __future__ import annotations
 
 import tempfile
+from functools import partial
 from pathlib import Path
 
 from lendercheck.settings import Settings
@@ -30,9 +31,8 @@ def build_snapshot(shared: Path, out: Path) -> tuple[str, list[RunReport]]:
             if bundled is None:
                 continue
             for run in bundled(shared):
-                records = run.records
                 reports.append(
-                    ingest(engine, settings, module.SOURCE, run.raws, lambda r=records: r, now=run.retrieved_at)
+                    ingest(engine, settings, module.SOURCE, run.raws, partial(list, run.records), now=run.retrieved_at)
                 )
         with session_scope(engine) as session:
             version = export_snapshot(session, out)

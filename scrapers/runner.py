@@ -53,7 +53,8 @@ def run_source(
     except SourceSkipped as skipped:
         return _mark_source(engine, source, "skipped", str(skipped))
     except (httpx.HTTPError, ParseError) as error:
-        return ingest(engine, settings, source, [], lambda: _raise(error))
+        failure = error  # the except block unbinds its name; the parse step re-raises it inside the run
+        return ingest(engine, settings, source, [], lambda: _raise(failure))
     return ingest(engine, settings, source, raws, lambda: parse_all(module, raws))
 
 

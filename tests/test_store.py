@@ -6,7 +6,7 @@ import json
 import os
 import uuid
 from collections.abc import Iterator
-from datetime import UTC, date, datetime
+from datetime import UTC, date
 
 import pytest
 from sqlalchemy import text
@@ -14,7 +14,7 @@ from sqlalchemy.engine import Engine
 from sqlmodel import create_engine, select
 
 from lendercheck.models import ChangeEvent, Lender, RawResponseRow, RecordRow, ScrapeRun, SourceRow
-from lendercheck.records import ParseError, Record
+from lendercheck.records import ParseError
 from lendercheck.settings import Settings
 from lendercheck.snapshot import export_snapshot, load_snapshot
 from lendercheck.store import create_schema, make_engine, session_scope

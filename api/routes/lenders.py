@@ -21,7 +21,8 @@ router = APIRouter(prefix="/lenders", tags=["lenders"])
 
 NameQuery = Annotated[
     str | None,
-    Query(description="A lender's legal name, short name, brand or app name", examples=["招联消费金融股份有限公司"]),
+    Query(description="A lender's legal name, short name, brand or app name",
+          examples=["招联消费金融股份有限公司"]),
 ]
 DomainQuery = Annotated[str | None, Query(description="A web domain or host", examples=["adakami.id"])]
 UrlQuery = Annotated[str | None, Query(description="A full URL, e.g. the page a browser is on",
@@ -34,7 +35,8 @@ AcceptLanguage = Annotated[str | None, Header(description="zh for a Chinese summ
 
 LOOKUP_EXAMPLE = {
     "verdict": "licensed",
-    "summary": "招联消费金融股份有限公司 is listed by 国家金融监督管理总局 (NFRA) in “…” (消费金融公司 X0007H244030001).",
+    "summary": "招联消费金融股份有限公司 is listed by 国家金融监督管理总局 (NFRA) in “银行业金融机构法人名单” "
+    "(消费金融公司 X0007H244030001), retrieved 2026-10-02.",
 }
 
 

@@ -130,3 +130,12 @@ def test_raw_response_keeps_time_and_decodes_by_its_charset() -> None:
     raw = RawResponse(url="https://x", status=200, content="银行".encode("gbk"), content_type="text/html; charset=GBK")
     assert raw.text() == "银行"
     assert raw.retrieved_at.tzinfo is not None and raw.retrieved_at <= datetime.now(UTC)
+
+
+def test_a_fetch_that_fails_is_recorded_as_a_failed_run(engine: Engine, settings: Settings) -> None:
+    def handler(request: httpx.Request) -> httpx.Response:
+        raise httpx.ConnectError("refused", request=request)
+
+    with make_client(settings.model_copy(update={"http_retries": 1}), httpx.MockTransport(handler)) as client:
+        report = run_source(fake_module(), engine, settings, client)
+    assert report.state == "failed" and "ConnectError" in report.reason
