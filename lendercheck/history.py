@@ -57,6 +57,11 @@ class LenderLinker:
         self.by_key.setdefault((lender.jurisdiction, lender.group, lender.name_key), lender.id)
 
     def link(self, record: Record, source: Source) -> str:
+        # Lookups here must not flush the session: with thousands of rows pending that costs minutes.
+        with self.session.no_autoflush:
+            return self._link(record, source)
+
+    def _link(self, record: Record, source: Source) -> str:
         group = link_group(source.kind)
         legal_name = record.links_to or record.name
         key = name_key(legal_name)

@@ -39,6 +39,9 @@ class Settings(BaseSettings):
     # FCA Register API credentials (free sign-up); without them the FCA source is skipped.
     fca_email: str = ""
     fca_key: str = ""
+    # The 6-letter path token of NFRA's licence register list endpoint (/jr/<TOKEN>/getLicence.do); the
+    # site changes it, so the deployer supplies it for `lendercheck confirm`.
+    nfra_xkz_token: str = ""
 
     @property
     def snapshot_dir(self) -> Path:

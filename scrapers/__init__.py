@@ -4,8 +4,28 @@ from __future__ import annotations
 
 from types import ModuleType
 
+from scrapers import (
+    cn_nfra_legal_entities,
+    cn_nfra_licence,
+    gb_fca_register,
+    gb_fca_unauthorised,
+    id_ojk_p2p_licensed,
+    id_satgas_illegal,
+    in_rbi_dla,
+    in_rbi_nbfc,
+)
+
 # Order matters for the bundled snapshot: licence lists first, then aliases that link to them.
-MODULES: list[ModuleType] = []
+MODULES: list[ModuleType] = [
+    cn_nfra_legal_entities,
+    cn_nfra_licence,
+    gb_fca_register,
+    gb_fca_unauthorised,
+    id_ojk_p2p_licensed,
+    id_satgas_illegal,
+    in_rbi_nbfc,
+    in_rbi_dla,
+]
 
 
 def by_id() -> dict[str, ModuleType]:

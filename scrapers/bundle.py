@@ -30,9 +30,13 @@ def build_snapshot(shared: Path, out: Path) -> tuple[str, list[RunReport]]:
             bundled = getattr(module, "bundled", None)
             if bundled is None:
                 continue
+            applied_at = None
             for run in bundled(shared):
+                # A newer list may have been saved before an older one; the store's clock must not run
+                # backwards, so a later run is applied no earlier than the one before it.
+                applied_at = max(run.retrieved_at, applied_at or run.retrieved_at)
                 reports.append(
-                    ingest(engine, settings, module.SOURCE, run.raws, partial(list, run.records), now=run.retrieved_at)
+                    ingest(engine, settings, module.SOURCE, run.raws, partial(list, run.records), now=applied_at)
                 )
         with session_scope(engine) as session:
             version = export_snapshot(session, out)
