@@ -50,6 +50,8 @@ class MatchOut(BaseModel):
     candidate_form: str = Field(description="The name or domain as it was compared")
     matched_name: str = Field(description="The name or domain as published")
     matched_name_kind: str = Field(examples=["legal"])
+    derived_name: bool = Field(False, description="The name matched was cut from a published one (e.g. an "
+                               "app title without its tagline), so it is weaker evidence than a published name")
     verdict: Verdict = Field(description="What this lender's own records say")
     evidence: list[Evidence]
 
@@ -93,6 +95,11 @@ class LookupAnswer(BaseModel):
     best: MatchOut | None
     matches: list[MatchOut]
     evidence: list[Evidence] = Field(description="The records behind the verdict")
+    cautions: list[MatchOut] = Field(
+        default_factory=list,
+        description="Warning-list entries that match well but did not decide the verdict, e.g. an illegal app "
+        "using a licensed lender's brand",
+    )
     sources_checked: list[SourceChecked]
     coverage: Coverage
     data_version: str

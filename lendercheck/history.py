@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from hashlib import sha1
 
+from sqlalchemy import insert
 from sqlmodel import Session, col, delete, select
 
 from lendercheck.matcher import name_key, registrable_domain
@@ -178,12 +179,18 @@ def _event(
 
 
 def rebuild_names(session: Session, source_id: str) -> None:
-    """Names and domains of a source's records, rewritten from the records themselves."""
+    """Names and domains of a source's records, rewritten from the records themselves (bulk inserts)."""
+    session.flush()
     session.exec(delete(LenderName).where(col(LenderName.source_id) == source_id))  # type: ignore[call-overload]
     session.exec(delete(LenderDomain).where(col(LenderDomain.source_id) == source_id))  # type: ignore[call-overload]
+    names: list[dict[str, object]] = []
+    domains: list[dict[str, object]] = []
     for row in session.exec(select(RecordRow).where(RecordRow.source_id == source_id)).all():
-        session.add_all(names_of_record(row))
-        session.add_all(domains_of_record(row))
+        names.extend(n.model_dump(exclude={"id"}) for n in names_of_record(row))
+        domains.extend(d.model_dump(exclude={"id"}) for d in domains_of_record(row))
+    for table, rows in ((LenderName.__table__, names), (LenderDomain.__table__, domains)):
+        for start in range(0, len(rows), 5000):
+            session.execute(insert(table), rows[start : start + 5000])  # type: ignore[arg-type]
 
 
 def names_of_record(row: RecordRow) -> list[LenderName]:

@@ -78,7 +78,7 @@ class RecordRow(SQLModel, table=True):
     lender_id: str = Field(index=True)
     kind: str  # the source's kind, copied for fast verdicts
     name: str
-    names: list[dict[str, str]] = _json(list)
+    names: list[dict[str, Any]] = _json(list)
     domains: list[str] = _json(list)
     app_ids: list[str] = _json(list)
     registration: str | None = Field(default=None, index=True)

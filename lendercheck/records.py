@@ -77,6 +77,9 @@ class RecordName(BaseModel):
 
     name: str
     kind: NameKind
+    derived: bool = Field(
+        False, description="Cut from a published name (an app title without its tagline), not published as such"
+    )
 
 
 class Record(BaseModel):

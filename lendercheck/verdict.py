@@ -86,12 +86,15 @@ def lookup(
 
     verdict, best = decide(matches, threshold)
     evidence = [e for e in best.evidence if _supports(e, verdict)] if best else []
+    cautions = [m for m in matches if m.score >= threshold and m.verdict == Verdict.warning and m is not best]
+    if verdict == Verdict.warning:
+        cautions = []
     place = jurisdiction or (jurisdiction_of_domain(text) if by != "name" else None)
     checked = [s for s in all_sources if place is None or s.jurisdiction == place]
     cover = coverage(all_sources, place, lang)
     return LookupAnswer(
         verdict=verdict,
-        summary=summarize(verdict, text, best, evidence, checked, cover.statement, lang),
+        summary=summarize(verdict, text, best, evidence, checked, cover.statement, lang, cautions),
         query=QueryOut(
             text=text, by=by, jurisdiction=jurisdiction,
             normalized={k: v for k, v in _forms(forms).items() if v},
@@ -99,6 +102,7 @@ def lookup(
         best=best,
         matches=matches,
         evidence=evidence,
+        cautions=cautions,
         sources_checked=[source_out(s) for s in checked],
         coverage=cover,
         data_version=data_version(session),
@@ -107,15 +111,21 @@ def lookup(
 
 def decide(matches: Sequence[MatchOut], threshold: float) -> tuple[Verdict, MatchOut | None]:
     """The verdict of the best strong match; a warning wins when it matches at least as well, since
-    clones borrow real firms' names."""
+    clones borrow real firms' names. A tie on a name we cut from a warning's app title ("Kredit Pintar"
+    from "Kredit Pintar - Pinjaman Uang …") is not as good as the regulator's own published name: the
+    licence decides, and the warning stays in the answer as a caution."""
     strong = [m for m in matches if m.score >= threshold and m.verdict != Verdict.not_found]
     if not strong:
         return Verdict.not_found, None
     warnings = [m for m in strong if m.verdict == Verdict.warning]
     others = [m for m in strong if m.verdict != Verdict.warning]
-    if warnings and (not others or warnings[0].score >= others[0].score):
+    if warnings and (not others or _strength(warnings[0]) >= _strength(others[0])):
         return Verdict.warning, warnings[0]
     return others[0].verdict, others[0]
+
+
+def _strength(match: MatchOut) -> tuple[float, bool]:
+    return (match.score, not match.derived_name)
 
 
 def _supports(evidence: Evidence, verdict: Verdict) -> bool:
@@ -131,6 +141,7 @@ def _match_out(
 ) -> MatchOut:
     lender = lenders.get(match.lender_id)
     ordered = sorted(records, key=_evidence_order)
+    derived = any(n.get("derived") and n.get("name") == match.candidate for r in records for n in r.names)
     return MatchOut(
         lender_id=match.lender_id,
         lender_name=lender.name if lender else match.candidate,
@@ -141,6 +152,7 @@ def _match_out(
         candidate_form=match.candidate_form,
         matched_name=match.candidate,
         matched_name_kind=match.candidate_kind,
+        derived_name=derived,
         verdict=lender_verdict(records),
         evidence=[evidence_of(r, sources) for r in ordered],
     )
@@ -163,6 +175,21 @@ def source_out(source: SourceRow) -> SourceChecked:
 
 
 def summarize(
+    verdict: Verdict, text: str, best: MatchOut | None, evidence: Sequence[Evidence],
+    checked: Sequence[SourceRow], coverage_statement: str, lang: str, cautions: Sequence[MatchOut] = (),
+) -> str:
+    sentence = _summary(verdict, text, best, evidence, checked, coverage_statement, lang)
+    if not cautions:
+        return sentence
+    first = cautions[0]
+    regulator = first.evidence[0].regulator if first.evidence else ""
+    if lang == "zh":
+        return f"{sentence} 注意：{regulator}的警示名单列有一个使用此名称的应用“{first.lender_name}”，请核对应用的开发者和网址。"
+    return (f"{sentence} Caution: {regulator}'s warning list names an app using this name, “{first.lender_name}”; "
+            "check the app's developer and web address.")
+
+
+def _summary(
     verdict: Verdict, text: str, best: MatchOut | None, evidence: Sequence[Evidence],
     checked: Sequence[SourceRow], coverage_statement: str, lang: str,
 ) -> str:

@@ -251,7 +251,7 @@ def names_of(title: str, aliases: Sequence[str]) -> tuple[list[RecordName], list
     domains: list[str] = []
     brand = brand_of(title)
     if brand:
-        names.append(RecordName(name=brand, kind=NameKind.brand))
+        names.append(RecordName(name=brand, kind=NameKind.brand, derived=True))
     for alias in aliases:
         text = _one_line(alias)
         lowered = text.lower()
