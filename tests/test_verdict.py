@@ -75,3 +75,9 @@ def test_summary_language_follows_accept_language(header: str | None, lang: str)
 )
 def test_country_is_read_from_a_country_domain(text: str, code: str | None) -> None:
     assert jurisdiction_of_domain(text) == code
+
+
+def test_a_name_cut_from_a_warned_apps_title_does_not_beat_the_published_licence_name() -> None:
+    clone = match("clone", 1.0, Verdict.warning).model_copy(update={"derived_name": True})
+    verdict, best = decide([clone, match("real", 1.0, Verdict.licensed)], 0.85)
+    assert (verdict, best and best.lender_id) == (Verdict.licensed, "real")
