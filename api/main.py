@@ -8,9 +8,10 @@ from contextlib import asynccontextmanager
 from fastapi import FastAPI
 from fastapi.middleware.cors import CORSMiddleware
 from fastapi.routing import APIRoute
+from fastapi.staticfiles import StaticFiles
 
 from api.errors import install_handlers
-from api.routes import lenders, sources, system
+from api.routes import batch, changes, exports, lenders, pages, reconcile, sources, system
 from lendercheck import __version__
 from lendercheck.live_index import LiveIndex
 from lendercheck.settings import Settings, get_settings
@@ -19,6 +20,9 @@ from lendercheck.snapshot import ensure_store
 TAGS = [
     {"name": "lenders", "description": "Is this lender licensed? Verdicts with the regulator's own records."},
     {"name": "sources", "description": "The regulators' lists we check, and how fresh they are."},
+    {"name": "changes", "description": "What changed on the regulators' lists, and when."},
+    {"name": "exports", "description": "Whole-store downloads for journalists and browser extensions."},
+    {"name": "reconcile", "description": "OpenRefine reconciliation (Reconciliation Service API 0.2)."},
     {"name": "system", "description": "Health and readiness."},
 ]
 
@@ -53,11 +57,12 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     # Browser extensions call from any origin; answers carry no credentials.
     app.add_middleware(
         CORSMiddleware, allow_origins=["*"], allow_methods=["GET", "POST"], allow_headers=["*"],
-        expose_headers=["ETag", "X-Data-Version"], allow_credentials=False,
+        expose_headers=["ETag", "X-Data-Version", "X-Generated-At"], allow_credentials=False,
     )
     install_handlers(app)
-    for module in (lenders, sources, system):
+    for module in (batch, lenders, sources, changes, exports, reconcile, system, pages):
         app.include_router(module.router)
+    app.mount("/static", StaticFiles(directory=pages.STATIC_DIR), name="static")
     return app
 
 

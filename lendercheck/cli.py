@@ -168,3 +168,8 @@ def snapshot_version_command() -> None:
 
     typer.echo(json.dumps({"version": snapshot_version(get_settings().snapshot_dir)}))
 
+
+from lendercheck.commands.journalists import check, export  # noqa: E402
+
+app.command("check")(check)
+app.command("export")(export)

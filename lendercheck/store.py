@@ -6,8 +6,9 @@ import hashlib
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from datetime import UTC, datetime
+from typing import Any, TypeVar
 
-from sqlalchemy import event
+from sqlalchemy import and_, event, func, or_
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, SQLModel, col, create_engine, delete, select
 
@@ -25,6 +26,7 @@ from lendercheck.records import Source
 from lendercheck.settings import Settings
 
 DATA_VERSION = "data_version"
+_Row = TypeVar("_Row", bound=SQLModel)
 
 
 def utcnow() -> datetime:
@@ -155,10 +157,97 @@ def domains_of(session: Session, lender_id: str) -> Sequence[LenderDomain]:
 
 def events_of(session: Session, lender_id: str) -> Sequence[ChangeEvent]:
     return session.exec(
-        select(ChangeEvent).where(ChangeEvent.lender_id == lender_id).order_by(col(ChangeEvent.at), col(ChangeEvent.id))
+        select(ChangeEvent)
+        .where(ChangeEvent.lender_id == lender_id)
+        .order_by(col(ChangeEvent.at), col(ChangeEvent.as_of), col(ChangeEvent.id))
     ).all()
 
 
 def clear_all(session: Session) -> None:
     for table in (ChangeEvent, LenderDomain, LenderName, Lender, RecordRow, SourceRow, Meta):
         session.exec(delete(table))  # type: ignore[call-overload]
+
+
+def iter_batches(session: Session, model: type[_Row], size: int = 500) -> Iterator[list[_Row]]:
+    """Every row of a table in primary-key order, `size` at a time (keyset paging), so an export never
+    holds the whole table in memory."""
+    key = col(model.id)  # type: ignore[attr-defined]
+    last: object = None
+    while True:
+        query = select(model).order_by(key).limit(size)
+        if last is not None:
+            query = query.where(key > last)
+        rows = list(session.exec(query).all())
+        if not rows:
+            return
+        yield rows
+        last = rows[-1].id  # type: ignore[attr-defined]
+        session.expunge_all()
+
+
+def lender_domains(session: Session) -> Sequence[LenderDomain]:
+    """Every known domain and app id with the lender it belongs to, by domain."""
+    return session.exec(select(LenderDomain).order_by(col(LenderDomain.domain), col(LenderDomain.lender_id))).all()
+
+
+def _event_filters(
+    since: datetime | None, until: datetime | None, sources: Sequence[str], kinds: Sequence[str]
+) -> list[Any]:
+    where: list[Any] = []
+    if since is not None:
+        where.append(col(ChangeEvent.at) >= since)
+    if until is not None:
+        where.append(col(ChangeEvent.at) < until)
+    if sources:
+        where.append(col(ChangeEvent.source_id).in_(sources))
+    if kinds:
+        where.append(col(ChangeEvent.kind).in_(kinds))
+    return where
+
+
+def change_events(
+    session: Session,
+    *,
+    since: datetime | None = None,
+    until: datetime | None = None,
+    sources: Sequence[str] = (),
+    kinds: Sequence[str] = (),
+    after: tuple[datetime, int] | None = None,
+    offset: int = 0,
+    limit: int = 100,
+) -> Sequence[ChangeEvent]:
+    """Change events in the order they were recorded (then by row id), filtered. `after` is the (time, id)
+    of the last event a caller has seen: keyset paging that stays put while new events are added."""
+    query = select(ChangeEvent).where(*_event_filters(since, until, sources, kinds))
+    if after is not None:
+        at, event_id = after
+        query = query.where(
+            or_(col(ChangeEvent.at) > at, and_(col(ChangeEvent.at) == at, col(ChangeEvent.id) > event_id))
+        )
+    query = query.order_by(col(ChangeEvent.at), col(ChangeEvent.id)).offset(offset).limit(limit)
+    return session.exec(query).all()
+
+
+def count_change_events(
+    session: Session,
+    *,
+    since: datetime | None = None,
+    until: datetime | None = None,
+    sources: Sequence[str] = (),
+    kinds: Sequence[str] = (),
+) -> int:
+    query = select(func.count()).select_from(ChangeEvent).where(*_event_filters(since, until, sources, kinds))
+    return int(session.exec(query).one())
+
+
+def domains_of_lenders(session: Session, lender_ids: Iterable[str]) -> dict[str, list[LenderDomain]]:
+    ids = list(dict.fromkeys(lender_ids))
+    found: dict[str, list[LenderDomain]] = {lender_id: [] for lender_id in ids}
+    if not ids:
+        return found
+    rows = session.exec(
+        select(LenderDomain).where(col(LenderDomain.lender_id).in_(ids)).order_by(col(LenderDomain.id))
+    ).all()
+    for row in rows:
+        found[row.lender_id].append(row)
+    return found

@@ -5,11 +5,12 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import asdict
 
+from rapidfuzz import fuzz
 from sqlmodel import Session
 
 from lendercheck.answers import Evidence, LookupAnswer, MatchOut, QueryOut, SourceChecked, Verdict
 from lendercheck.coverage import coverage, jurisdiction_of_domain
-from lendercheck.matcher import Match, MatchIndex, QueryForms
+from lendercheck.matcher import Match, MatchIndex, QueryForms, name_key
 from lendercheck.models import Lender, RecordRow, SourceRow
 from lendercheck.store import as_utc, data_version, lenders_by_id, list_sources, records_of
 
@@ -82,7 +83,7 @@ def lookup(
     lenders = lenders_by_id(session, records)
     all_sources = list_sources(session)
     sources = {s.id: s for s in all_sources}
-    matches = [_match_out(m, lenders, records[m.lender_id], sources) for m in found]
+    matches = rank_ties([_match_out(m, lenders, records[m.lender_id], sources) for m in found], text)
 
     verdict, best = decide(matches, threshold)
     evidence = [e for e in best.evidence if _supports(e, verdict)] if best else []
@@ -107,6 +108,13 @@ def lookup(
         coverage=cover,
         data_version=data_version(session),
     )
+
+
+def rank_ties(matches: list[MatchOut], text: str) -> list[MatchOut]:
+    """Equal scores (an app that several regulated entities list as theirs) put first the lender whose
+    own name is closest to what was asked: usually the app's own company."""
+    query = name_key(text)
+    return sorted(matches, key=lambda m: (-m.score, -fuzz.ratio(query, name_key(m.lender_name))))
 
 
 def decide(matches: Sequence[MatchOut], threshold: float) -> tuple[Verdict, MatchOut | None]:
@@ -184,7 +192,8 @@ def summarize(
     first = cautions[0]
     regulator = first.evidence[0].regulator if first.evidence else ""
     if lang == "zh":
-        return f"{sentence} 注意：{regulator}的警示名单列有一个使用此名称的应用“{first.lender_name}”，请核对应用的开发者和网址。"
+        return (f"{sentence} 注意：{regulator}的警示名单列有一个使用此名称的应用“{first.lender_name}”，"
+                "请核对应用的开发者和网址。")
     return (f"{sentence} Caution: {regulator}'s warning list names an app using this name, “{first.lender_name}”; "
             "check the app's developer and web address.")
 
