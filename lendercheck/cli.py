@@ -13,6 +13,7 @@ from rich.progress import Progress
 from rich.table import Table
 
 from lendercheck.answers import LookupAnswer
+from lendercheck.commands import cn, journalists, matcher
 from lendercheck.settings import get_settings
 from lendercheck.snapshot import ensure_store
 
@@ -169,7 +170,9 @@ def snapshot_version_command() -> None:
     typer.echo(json.dumps({"version": snapshot_version(get_settings().snapshot_dir)}))
 
 
-from lendercheck.commands.journalists import check, export  # noqa: E402
 
-app.command("check")(check)
-app.command("export")(export)
+app.command("check")(journalists.check)
+app.command("export")(journalists.export)
+app.command("import")(cn.import_list)
+app.command("confirm")(cn.confirm)
+app.command("evaluate")(matcher.evaluate)
