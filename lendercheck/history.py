@@ -150,7 +150,7 @@ def _fill(row: RecordRow, record: Record, lender_id: str, source: Source) -> Non
     row.lender_id = lender_id
     row.kind = source.kind.value
     row.name = record.name
-    row.names = [n.model_dump(mode="json") for n in record.names]
+    row.names = [n.model_dump(mode="json", exclude_defaults=True) for n in record.names]
     row.domains = list(record.domains)
     row.app_ids = list(record.app_ids)
     row.registration = record.registration

@@ -166,7 +166,6 @@ def test_confirm_command_prints_the_answer_and_fails_on_a_missing_token(
     settings: Settings, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
     monkeypatch.setattr(commands, "get_settings", lambda: settings)
-    monkeypatch.delenv(commands.TOKEN_ENV, raising=False)
     with pytest.raises(typer.Exit) as exit_info:
         commands.confirm(NAME)
     assert exit_info.value.exit_code == 1
@@ -176,8 +175,7 @@ def test_confirm_command_prints_the_answer_and_fails_on_a_missing_token(
 def test_confirm_command_reads_the_token_and_shows_the_licence(
     detail_gbk: bytes, settings: Settings, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    monkeypatch.setattr(commands, "get_settings", lambda: settings)
-    monkeypatch.setenv(commands.TOKEN_ENV, TOKEN)
+    monkeypatch.setattr(commands, "get_settings", lambda: settings.model_copy(update={"nfra_xkz_token": TOKEN}))
     monkeypatch.setattr(commands, "make_client", lambda s: make_client(s, licence_site(detail_gbk)))
     monkeypatch.setattr(commands, "console", Console(width=200))
     commands.confirm(NAME)
