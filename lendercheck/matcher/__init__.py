@@ -2,6 +2,15 @@
 
 from lendercheck.matcher.domains import registrable_domain
 from lendercheck.matcher.index import IndexEntry, Match, MatchIndex, QueryForms
-from lendercheck.matcher.names import name_key
+from lendercheck.matcher.names import NameForms, name_key, normalize_name
 
-__all__ = ["IndexEntry", "Match", "MatchIndex", "QueryForms", "name_key", "registrable_domain"]
+__all__ = [
+    "IndexEntry",
+    "Match",
+    "MatchIndex",
+    "NameForms",
+    "QueryForms",
+    "name_key",
+    "normalize_name",
+    "registrable_domain",
+]
