@@ -53,7 +53,8 @@ class MatchOut(BaseModel):
     derived_name: bool = Field(False, description="The name matched was cut from a published one (e.g. an "
                                "app title without its tagline), so it is weaker evidence than a published name")
     verdict: Verdict = Field(description="What this lender's own records say")
-    evidence: list[Evidence]
+    evidence: list[Evidence] = Field(description="Its records about this match, deciding ones first (at most 5)")
+    evidence_total: int = Field(0, description="How many records are about this match; /lenders/{id} has all")
 
 
 class QueryOut(BaseModel):

@@ -188,7 +188,8 @@ def rebuild_names(session: Session, source_id: str) -> None:
     for row in session.exec(select(RecordRow).where(RecordRow.source_id == source_id)).all():
         names.extend(n.model_dump(exclude={"id"}) for n in names_of_record(row))
         domains.extend(d.model_dump(exclude={"id"}) for d in domains_of_record(row))
-    for table, rows in ((LenderName.__table__, names), (LenderDomain.__table__, domains)):
+    tables = (LenderName.__table__, LenderDomain.__table__)  # type: ignore[attr-defined]
+    for table, rows in zip(tables, (names, domains), strict=True):
         for start in range(0, len(rows), 5000):
             session.execute(insert(table), rows[start : start + 5000])  # type: ignore[arg-type]
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 import threading
 import time
+from collections import OrderedDict
 
 from sqlalchemy.engine import Engine
 
@@ -14,11 +15,39 @@ from lendercheck.store import data_version, index_entries, session_scope
 log = logging.getLogger(__name__)
 
 
+class AnswerCache:
+    """Serialized answers of this worker, for the data version they were made from: browser extensions
+    ask the same few domains over and over. Emptied whenever the index is rebuilt."""
+
+    def __init__(self, size: int = 4096) -> None:
+        self.size = size
+        self._items: OrderedDict[tuple[str, ...], bytes] = OrderedDict()
+        self._lock = threading.Lock()
+
+    def get(self, key: tuple[str, ...]) -> bytes | None:
+        with self._lock:
+            body = self._items.get(key)
+            if body is not None:
+                self._items.move_to_end(key)
+            return body
+
+    def put(self, key: tuple[str, ...], body: bytes) -> None:
+        with self._lock:
+            self._items[key] = body
+            if len(self._items) > self.size:
+                self._items.popitem(last=False)
+
+    def clear(self) -> None:
+        with self._lock:
+            self._items.clear()
+
+
 class LiveIndex:
     def __init__(self, engine: Engine) -> None:
         self.engine = engine
         self.current: MatchIndex | None = None
         self.version: str | None = None
+        self.answers = AnswerCache()
         self._stop = threading.Event()
         self._thread: threading.Thread | None = None
 
@@ -35,6 +64,7 @@ class LiveIndex:
             started = time.perf_counter()
             index = MatchIndex.build(index_entries(session))
         self.current, self.version = index, version
+        self.answers.clear()
         log.info("index built", extra={"version": version, "entries": index.size,
                                        "seconds": round(time.perf_counter() - started, 2)})
         return True

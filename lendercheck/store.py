@@ -10,6 +10,7 @@ from typing import Any, TypeVar
 
 from sqlalchemy import and_, event, func, or_
 from sqlalchemy.engine import Engine
+from sqlalchemy.orm import defer
 from sqlmodel import Session, SQLModel, col, create_engine, delete, select
 
 from lendercheck.matcher import IndexEntry
@@ -130,8 +131,12 @@ def records_of(session: Session, lender_ids: Iterable[str]) -> dict[str, list[Re
     found: dict[str, list[RecordRow]] = {lender_id: [] for lender_id in ids}
     if not ids:
         return found
+    # The raw fields are the bulk of a row and no answer shows them; they load if something asks.
     rows = session.exec(
-        select(RecordRow).where(col(RecordRow.lender_id).in_(ids)).order_by(col(RecordRow.source_id))
+        select(RecordRow)
+        .options(defer(RecordRow.fields))  # type: ignore[arg-type]
+        .where(col(RecordRow.lender_id).in_(ids))
+        .order_by(col(RecordRow.source_id))
     ).all()
     for row in rows:
         found[row.lender_id].append(row)

@@ -10,11 +10,13 @@ from sqlmodel import Session
 
 from lendercheck.answers import Evidence, LookupAnswer, MatchOut, QueryOut, SourceChecked, Verdict
 from lendercheck.coverage import coverage, jurisdiction_of_domain
-from lendercheck.matcher import Match, MatchIndex, QueryForms, name_key
+from lendercheck.matcher import Match, MatchIndex, QueryForms, name_key, registrable_domain
 from lendercheck.models import Lender, RecordRow, SourceRow
 from lendercheck.store import as_utc, data_version, lenders_by_id, list_sources, records_of
 
 LICENSING_KINDS = ("licence", "alias")
+# Records shown per match; `/lenders/{id}` has them all.
+MAX_EVIDENCE = 5
 
 
 def lender_verdict(records: Sequence[RecordRow]) -> Verdict:
@@ -148,7 +150,8 @@ def _match_out(
     match: Match, lenders: dict[str, Lender], records: list[RecordRow], sources: dict[str, SourceRow]
 ) -> MatchOut:
     lender = lenders.get(match.lender_id)
-    ordered = sorted(records, key=_evidence_order)
+    relevant = [r for r in records if _about_the_match(r, match)]
+    ordered = sorted(relevant, key=_evidence_order)[:MAX_EVIDENCE]
     derived = any(n.get("derived") and n.get("name") == match.candidate for r in records for n in r.names)
     return MatchOut(
         lender_id=match.lender_id,
@@ -163,7 +166,18 @@ def _match_out(
         derived_name=derived,
         verdict=lender_verdict(records),
         evidence=[evidence_of(r, sources) for r in ordered],
+        evidence_total=len(relevant),
     )
+
+
+def _about_the_match(record: RecordRow, match: Match) -> bool:
+    """An entity's own records always count; of its app rows (one lender may list dozens of apps) only
+    the one the query matched, so answers stay small enough for a browser extension."""
+    if record.kind != "alias":
+        return True
+    if match.candidate in (record.name, *(n.get("name") for n in record.names), *record.app_ids):
+        return True
+    return any(registrable_domain(d) == match.candidate for d in record.domains)
 
 
 def _forms(forms: QueryForms) -> dict[str, str]:

@@ -13,6 +13,7 @@ from api.errors import ERRORS, NotFound
 from api.language import language
 from api.queries import check_query
 from lendercheck.answers import Evidence, LookupAnswer
+from lendercheck.live_index import LiveIndex
 from lendercheck.models import ChangeEvent, Lender, LenderDomain, LenderName
 from lendercheck.store import data_version, domains_of, events_of, list_sources, names_of, records_of
 from lendercheck.verdict import evidence_of, lookup
@@ -48,7 +49,6 @@ LOOKUP_EXAMPLE = {
 )
 def lookup_lender(
     request: Request,
-    response: Response,
     index: IndexDep,
     session: SessionDep,
     settings: SettingsDep,
@@ -64,15 +64,23 @@ def lookup_lender(
     `not_found` means nothing matched in the sources checked, never that a lender is safe."""
     query = check_query(name, domain, url, jurisdiction, limit)
     lang = language(accept_language)
-    etag = etag_for(data_version(session), request, lang)
+    live: LiveIndex = request.app.state.live
+    version = live.version or ""
+    etag = etag_for(version, request, lang)
     if not_modified(request, etag):
         return Response(status_code=304, headers={"ETag": etag})
-    answer = lookup(
-        index, session, name=query.name, domain=query.domain, url=query.url, jurisdiction=query.jurisdiction,
-        limit=query.limit, lang=lang, min_score=settings.min_score, threshold=settings.match_threshold,
-    )
-    cache_headers(response, etag, settings.cache_max_age)
-    return answer
+    key = (version, lang, repr(query))
+    body = live.answers.get(key)
+    if body is None:
+        answer = lookup(
+            index, session, name=query.name, domain=query.domain, url=query.url, jurisdiction=query.jurisdiction,
+            limit=query.limit, lang=lang, min_score=settings.min_score, threshold=settings.match_threshold,
+        )
+        body = answer.model_dump_json().encode()
+        live.answers.put(key, body)
+    cached = Response(body, media_type="application/json")
+    cache_headers(cached, etag, settings.cache_max_age)
+    return cached
 
 
 class LenderDetail(BaseModel):
