@@ -37,7 +37,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         engine = ensure_store(settings)
-        live = LiveIndex(engine)
+        live = LiveIndex(engine, settings.answer_cache_size)
         live.refresh()
         app.state.engine, app.state.live = engine, live
         live.start_watching(settings.index_refresh_interval)

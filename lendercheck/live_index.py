@@ -32,6 +32,8 @@ class AnswerCache:
             return body
 
     def put(self, key: tuple[str, ...], body: bytes) -> None:
+        if self.size <= 0:
+            return
         with self._lock:
             self._items[key] = body
             if len(self._items) > self.size:
@@ -43,11 +45,11 @@ class AnswerCache:
 
 
 class LiveIndex:
-    def __init__(self, engine: Engine) -> None:
+    def __init__(self, engine: Engine, answer_cache_size: int = 4096) -> None:
         self.engine = engine
         self.current: MatchIndex | None = None
         self.version: str | None = None
-        self.answers = AnswerCache()
+        self.answers = AnswerCache(answer_cache_size)
         self._stop = threading.Event()
         self._thread: threading.Thread | None = None
 

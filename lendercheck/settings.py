@@ -34,6 +34,8 @@ class Settings(BaseSettings):
     match_threshold: float = 0.85
     # Matches below this score are not shown at all.
     min_score: float = 0.6
+    # Lookup answers each worker keeps, per data version (0: compute every answer).
+    answer_cache_size: int = 4096
     # Seconds between checks of the store's data version, to rebuild the matcher index.
     index_refresh_interval: float = 60.0
     # FCA Register API credentials (free sign-up); without them the FCA source is skipped.

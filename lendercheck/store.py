@@ -126,18 +126,18 @@ def index_entries(session: Session) -> Iterator[IndexEntry]:
         yield IndexEntry(lender_id, domain, kind, jurisdiction.get(lender_id, ""))
 
 
-def records_of(session: Session, lender_ids: Iterable[str]) -> dict[str, list[RecordRow]]:
+def records_of(
+    session: Session, lender_ids: Iterable[str], with_fields: bool = False
+) -> dict[str, list[RecordRow]]:
     ids = list(dict.fromkeys(lender_ids))
     found: dict[str, list[RecordRow]] = {lender_id: [] for lender_id in ids}
     if not ids:
         return found
     # The raw fields are the bulk of a row and no answer shows them; they load if something asks.
-    rows = session.exec(
-        select(RecordRow)
-        .options(defer(RecordRow.fields))  # type: ignore[arg-type]
-        .where(col(RecordRow.lender_id).in_(ids))
-        .order_by(col(RecordRow.source_id))
-    ).all()
+    query = select(RecordRow).where(col(RecordRow.lender_id).in_(ids)).order_by(col(RecordRow.source_id))
+    if not with_fields:
+        query = query.options(defer(RecordRow.fields))  # type: ignore[arg-type]
+    rows = session.exec(query).all()
     for row in rows:
         found[row.lender_id].append(row)
     return found

@@ -167,7 +167,7 @@ def id_store(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Engine]:
 def lenders_named(engine: Engine, name: str) -> dict[str, list[RecordRow]]:
     with session_scope(engine) as session:
         lender_ids = session.exec(select(LenderName.lender_id).where(LenderName.name == name)).all()
-        return records_of(session, lender_ids)
+        return records_of(session, lender_ids, with_fields=True)
 
 
 @pytest.mark.parametrize(("name", "number"), [
@@ -199,7 +199,7 @@ def test_licensed_p2p_websites_resolve_to_their_ojk_licence(id_store: Engine, ur
     domain = registrable_domain(url)
     with session_scope(id_store) as session:
         (lender_id,) = session.exec(select(LenderDomain.lender_id).where(LenderDomain.domain == domain)).all()
-        rows = records_of(session, [lender_id])[lender_id]
+        rows = records_of(session, [lender_id], with_fields=True)[lender_id]
     assert [(r.kind, r.licence_number) for r in rows] == [("licence", number)]
 
 
@@ -207,7 +207,7 @@ def test_an_illegal_app_is_a_warning_with_its_press_release(id_store: Engine) ->
     with session_scope(id_store) as session:
         (lender_id,) = session.exec(
             select(LenderDomain.lender_id).where(LenderDomain.domain == "com.n3th.uang.mudah")).all()
-        (row,) = records_of(session, [lender_id])[lender_id]
+        (row,) = records_of(session, [lender_id], with_fields=True)[lender_id]
     assert (row.kind, row.name, row.status) == (
         "warning", "Uang Mudah - Pinjam Dana Cepat", "illegal pinjol (press release SP 01/SWI/II/2023)")
     assert row.fields["press_release"] == "SP 01/SWI/II/2023"

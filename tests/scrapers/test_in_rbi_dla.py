@@ -141,7 +141,7 @@ def test_bajaj_finance_resolves_to_the_rbi_record_with_its_cin(in_store: Engine)
         lender_ids = set(session.exec(select(LenderName.lender_id).where(LenderName.name == "Bajaj Finance Ltd.")))
         (lender_id,) = lender_ids
         lender = session.get(Lender, lender_id)
-        rows = records_of(session, [lender_id])[lender_id]
+        rows = records_of(session, [lender_id], with_fields=True)[lender_id]
     assert lender is not None and lender.registration == "IN-CIN:L65910MH1987PLC042961"
     (licence,) = [r for r in rows if r.kind == "licence"]
     assert (licence.record_id, licence.licence_type) == (
@@ -154,7 +154,7 @@ def test_kreditbee_lands_on_its_regulated_entity_with_the_directory_as_evidence(
         app = session.exec(select(RecordRow).where(
             RecordRow.record_id == "KRAZYBEE SERVICES PRIVATE LIMITED | Kreditbee")).one()
         lender = session.get(Lender, app.lender_id)
-        rows = records_of(session, [app.lender_id])[app.lender_id]
+        rows = records_of(session, [app.lender_id], with_fields=True)[app.lender_id]
         by_package = set(session.exec(select(LenderDomain.lender_id).where(
             LenderDomain.domain == "com.kreditbee.android")))
     assert lender is not None and lender.registration == "IN-CIN:U65100KA2016PTC086990"
