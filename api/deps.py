@@ -19,14 +19,15 @@ def get_session(request: Request) -> Iterator[Session]:
         yield session
 
 
-def get_index(request: Request) -> MatchIndex:
+# These two only read app state: as coroutines they run on the event loop, without a thread hop.
+async def get_index(request: Request) -> MatchIndex:
     live: LiveIndex = request.app.state.live
     if live.current is None:
         raise NotReady("the matcher index is still loading; retry in a few seconds")
     return live.current
 
 
-def get_app_settings(request: Request) -> Settings:
+async def get_app_settings(request: Request) -> Settings:
     settings: Settings = request.app.state.settings
     return settings
 

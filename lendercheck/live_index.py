@@ -10,7 +10,8 @@ from collections import OrderedDict
 from sqlalchemy.engine import Engine
 
 from lendercheck.matcher import MatchIndex
-from lendercheck.store import data_version, index_entries, session_scope
+from lendercheck.models import SourceRow
+from lendercheck.store import data_version, index_entries, list_sources, session_scope
 
 log = logging.getLogger(__name__)
 
@@ -49,6 +50,8 @@ class LiveIndex:
         self.engine = engine
         self.current: MatchIndex | None = None
         self.version: str | None = None
+        # The sources as of `version`; every answer lists them.
+        self.sources: list[SourceRow] = []
         self.answers = AnswerCache(answer_cache_size)
         self._stop = threading.Event()
         self._thread: threading.Thread | None = None
@@ -65,7 +68,8 @@ class LiveIndex:
                 return False
             started = time.perf_counter()
             index = MatchIndex.build(index_entries(session))
-        self.current, self.version = index, version
+            sources = list(list_sources(session))
+        self.current, self.version, self.sources = index, version, sources
         self.answers.clear()
         log.info("index built", extra={"version": version, "entries": index.size,
                                        "seconds": round(time.perf_counter() - started, 2)})

@@ -75,7 +75,10 @@ def lookup(
     lang: str = "en",
     min_score: float = 0.6,
     threshold: float = 0.85,
+    sources_cache: Sequence[SourceRow] | None = None,
+    version: str | None = None,
 ) -> LookupAnswer:
+    """`sources_cache` and `version`, when given, are what the caller already read for this data version."""
     by = "name" if name else "domain" if domain else "url"
     text = name or domain or url or ""
     forms, found = index.lookup(name=name, domain=domain or url, jurisdiction=jurisdiction, limit=limit)
@@ -83,7 +86,7 @@ def lookup(
 
     records = records_of(session, (m.lender_id for m in found))
     lenders = lenders_by_id(session, records)
-    all_sources = list_sources(session)
+    all_sources = list(sources_cache) if sources_cache is not None else list_sources(session)
     sources = {s.id: s for s in all_sources}
     matches = rank_ties([_match_out(m, lenders, records[m.lender_id], sources) for m in found], text)
 
@@ -108,7 +111,7 @@ def lookup(
         cautions=cautions,
         sources_checked=[source_out(s) for s in checked],
         coverage=cover,
-        data_version=data_version(session),
+        data_version=version if version is not None else data_version(session),
     )
 
 

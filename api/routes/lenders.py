@@ -6,6 +6,7 @@ from typing import Annotated
 
 from fastapi import APIRouter, Header, Query, Request, Response
 from pydantic import BaseModel
+from sqlmodel import Session
 
 from api.caching import cache_headers, etag_for, not_modified
 from api.deps import IndexDep, SessionDep, SettingsDep
@@ -50,7 +51,6 @@ LOOKUP_EXAMPLE = {
 def lookup_lender(
     request: Request,
     index: IndexDep,
-    session: SessionDep,
     settings: SettingsDep,
     name: NameQuery = None,
     domain: DomainQuery = None,
@@ -72,10 +72,13 @@ def lookup_lender(
     key = (version, lang, repr(query))
     body = live.answers.get(key)
     if body is None:
-        answer = lookup(
-            index, session, name=query.name, domain=query.domain, url=query.url, jurisdiction=query.jurisdiction,
-            limit=query.limit, lang=lang, min_score=settings.min_score, threshold=settings.match_threshold,
-        )
+        # The session opens only on a miss: a cached answer needs no database.
+        with Session(request.app.state.engine) as session:
+            answer = lookup(
+                index, session, name=query.name, domain=query.domain, url=query.url,
+                jurisdiction=query.jurisdiction, limit=query.limit, lang=lang, min_score=settings.min_score,
+                threshold=settings.match_threshold, sources_cache=live.sources, version=version,
+            )
         body = answer.model_dump_json().encode()
         live.answers.put(key, body)
     cached = Response(body, media_type="application/json")
