@@ -19,7 +19,7 @@ UNLISTED: dict[str, list[tuple[str, str, str]]] = {
         ("融资担保公司", "financing-guarantee and pawn companies", "融资担保公司、典当行"),
     ],
     "ID": [("multifinance", "multifinance companies and banks", "perusahaan pembiayaan dan bank")],
-    "IN": [("banks", "banks and co-operative banks (the NBFC list has no banks)", "银行")],
+    "IN": [("commercial banks", "banks and co-operative banks (the NBFC list has no banks)", "银行")],
     "GB": [("unqueried firms", "FCA firms not yet looked up: the Register is asked one firm at a time",
             "尚未查询的英国 FCA 机构")],
 }

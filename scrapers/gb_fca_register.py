@@ -29,7 +29,7 @@ from urllib.parse import parse_qs, urlsplit
 import httpx
 
 from lendercheck.records import NameKind, ParseError, RawResponse, Record, RecordName, Source
-from lendercheck.settings import get_settings
+from lendercheck.settings import Settings, get_settings
 from scrapers.base import BundledRun, SourceSkipped, raw_of
 
 log = logging.getLogger(__name__)
@@ -128,14 +128,20 @@ class FcaClient:
         return raw_of(response, label)
 
 
-def fetch(client: httpx.Client) -> list[RawResponse]:
-    """Refresh the firms already known to the store (by FRN); new names are asked with `fetch_with`."""
+def credentialed_settings() -> Settings:
+    """The settings, if they hold Register API credentials; otherwise the source is skipped, plainly."""
     settings = get_settings()
     if not settings.fca_email or not settings.fca_key:
         raise SourceSkipped(
             "FCA Register API needs LENDERCHECK_FCA_EMAIL and LENDERCHECK_FCA_KEY "
             "(free sign-up at https://register.fca.org.uk/Developer/s/)"
         )
+    return settings
+
+
+def fetch(client: httpx.Client) -> list[RawResponse]:
+    """Refresh the firms already known to the store (by FRN); new names are asked with `fetch_with`."""
+    settings = credentialed_settings()
     frns = known_frns(settings)
     if not frns:
         raise SourceSkipped("no FCA firms known yet: look firms up by name first (gb_fca_register.fetch_with)")

@@ -17,7 +17,6 @@ from urllib.parse import parse_qs, urlsplit
 import httpx
 
 from lendercheck.records import NameKind, RawResponse, Record, RecordName, Source
-from lendercheck.settings import get_settings
 from scrapers import gb_fca_register as register
 from scrapers.base import BundledRun, SourceSkipped
 
@@ -47,12 +46,7 @@ _NO_POSTCODE = {"", "n/a"}
 
 def fetch(client: httpx.Client) -> list[RawResponse]:
     """Repeat the searches that found the warnings already in the store; new names go through `fetch_with`."""
-    settings = get_settings()
-    if not settings.fca_email or not settings.fca_key:
-        raise SourceSkipped(
-            "FCA Register API needs LENDERCHECK_FCA_EMAIL and LENDERCHECK_FCA_KEY "
-            "(free sign-up at https://register.fca.org.uk/Developer/s/)"
-        )
+    settings = register.credentialed_settings()
     queries = known_queries(settings)
     if not queries:
         raise SourceSkipped("no FCA searches to repeat yet: search names first (gb_fca_unauthorised.fetch_with)")

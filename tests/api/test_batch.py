@@ -4,13 +4,10 @@ from __future__ import annotations
 
 import csv
 import io
-from collections.abc import Iterator
 
 import pytest
 from fastapi.testclient import TestClient
 
-from api.main import create_app
-from lendercheck.settings import Settings
 from tests.stores import PDF_URL
 
 QUERIES = [
@@ -89,13 +86,6 @@ def test_unknown_format_is_a_422(client: TestClient) -> None:
     response = client.post("/lenders/batch", params={"format": "xlsx"}, json={"queries": QUERIES})
     assert response.status_code == 422
     assert "format" in response.json()["detail"]
-
-
-@pytest.fixture(scope="module")
-def real(snapshot_settings: Settings) -> Iterator[TestClient]:
-    """The API over the bundled snapshot."""
-    with TestClient(create_app(snapshot_settings)) as client:
-        yield client
 
 
 def test_real_batch_finds_the_licensed_consumer_finance_company_and_not_qitiandai(real: TestClient) -> None:

@@ -2,13 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-
 import pytest
 from fastapi.testclient import TestClient
-
-from api.main import create_app
-from lendercheck.settings import Settings
 
 
 def test_removed_licences_since_a_date(client: TestClient) -> None:
@@ -78,13 +73,6 @@ def test_bad_change_filters_are_a_clear_422(client: TestClient, params: dict[str
     response = client.get("/changes", params=params)
     assert response.status_code == 422
     assert message in response.json()["detail"]
-
-
-@pytest.fixture(scope="module")
-def real(snapshot_settings: Settings) -> Iterator[TestClient]:
-    """The API over the bundled snapshot."""
-    with TestClient(create_app(snapshot_settings)) as client:
-        yield client
 
 
 def test_real_feed_lists_banking_entities_gone_from_the_newest_nfra_list(real: TestClient) -> None:

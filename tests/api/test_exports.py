@@ -5,13 +5,10 @@ from __future__ import annotations
 import csv
 import io
 import json
-from collections.abc import Iterator
 
 import pytest
 from fastapi.testclient import TestClient
 
-from api.main import create_app
-from lendercheck.settings import Settings
 from tests.stores import PDF_URL
 
 
@@ -72,13 +69,6 @@ def test_domains_json_gives_each_domain_and_app_id_its_lenders_verdict(client: T
 def test_exports_are_open_to_any_origin(client: TestClient) -> None:
     response = client.get("/exports/domains.json", headers={"Origin": "chrome-extension://abc"})
     assert response.headers["access-control-allow-origin"] == "*"
-
-
-@pytest.fixture(scope="module")
-def real(snapshot_settings: Settings) -> Iterator[TestClient]:
-    """The API over the bundled snapshot."""
-    with TestClient(create_app(snapshot_settings)) as client:
-        yield client
 
 
 def test_real_lenders_csv_lists_the_licensed_consumer_finance_company(real: TestClient) -> None:

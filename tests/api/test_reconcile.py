@@ -3,14 +3,11 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
 from typing import Any
 
 import pytest
 from fastapi.testclient import TestClient
 
-from api.main import create_app
-from lendercheck.settings import Settings
 from tests.stores import PDF_URL
 
 ZHAOLIAN = "cn-nfra-x0007h244030001"
@@ -127,13 +124,6 @@ def test_bad_reconciliation_requests_are_a_clear_422(client: TestClient, data: d
     response = client.post("/reconcile", data=data)
     assert response.status_code == 422
     assert message in response.json()["detail"]
-
-
-@pytest.fixture(scope="module")
-def real(snapshot_settings: Settings) -> Iterator[TestClient]:
-    """The API over the bundled snapshot."""
-    with TestClient(create_app(snapshot_settings)) as client:
-        yield client
 
 
 def test_real_reconciliation_matches_the_licensed_company_and_not_qitiandai(real: TestClient) -> None:

@@ -2,19 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-
 import pytest
 from fastapi.testclient import TestClient
-
-from api.main import create_app
-from lendercheck.settings import Settings
-
-
-@pytest.fixture(scope="module")
-def real(snapshot_settings: Settings) -> Iterator[TestClient]:
-    with TestClient(create_app(snapshot_settings.model_copy(update={"index_refresh_interval": 0}))) as client:
-        yield client
 
 
 def ask(client: TestClient, **params: str) -> dict:  # type: ignore[type-arg]
