@@ -155,9 +155,7 @@ def names_of(session: Session, lender_id: str) -> Sequence[LenderName]:
 
 
 def domains_of(session: Session, lender_id: str) -> Sequence[LenderDomain]:
-    return session.exec(
-        select(LenderDomain).where(LenderDomain.lender_id == lender_id).order_by(col(LenderDomain.id))
-    ).all()
+    return domains_of_lenders(session, [lender_id])[lender_id]
 
 
 def events_of(session: Session, lender_id: str) -> Sequence[ChangeEvent]:

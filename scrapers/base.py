@@ -16,6 +16,7 @@ import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
+from pathlib import Path
 from types import ModuleType
 from typing import Protocol, cast
 
@@ -122,6 +123,15 @@ def parse_all(module: ModuleType | SourceModule, raws: Sequence[RawResponse]) ->
             raise ParseError(f"HTTP {raw.status} from {raw.url}")
         records.extend(module.parse(raw))
     return records
+
+
+CSV = "text/csv; charset=utf-8"
+
+
+def saved_copy(path: Path, url: str, retrieved_at: datetime, label: str, content_type: str = CSV) -> RawResponse:
+    """A saved copy of a source's answer, standing for the official URL it was taken from."""
+    return RawResponse(url=url, status=200, content=path.read_bytes(), content_type=content_type,
+                       retrieved_at=retrieved_at, label=label)
 
 
 @dataclass

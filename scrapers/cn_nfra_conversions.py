@@ -15,8 +15,8 @@ from collections.abc import Sequence
 from datetime import UTC, date, datetime
 from pathlib import Path
 
-from lendercheck.records import ParseError, RawResponse, Record
-from scrapers.base import BundledRun
+from lendercheck.records import ParseError, Record
+from scrapers.base import BundledRun, saved_copy
 from scrapers.cn_nfra_legal_entities import CODE, NAME, NAME_EN, SEQ, SUPERVISOR, TYPE, records_of
 
 # Not a PDF column: the page of the PDF the December conversion says the row is on.
@@ -65,7 +65,6 @@ def bundled_runs(shared: Path) -> list[BundledRun]:
 
 def bundled_june(folder: Path) -> BundledRun:
     meta = json.loads((folder / "licensed_institutions.meta.json").read_text(encoding="utf-8"))
-    content = (folder / "licensed_institutions.csv").read_bytes()
     # The conversion records when it was built (local time, zone not stated), not when the PDF was fetched.
     built = datetime.fromisoformat(meta["built_at"]).replace(tzinfo=UTC)
     note = (
@@ -74,9 +73,8 @@ def bundled_june(folder: Path) -> BundledRun:
         f"pdfplumber), not parsed from the PDF by lendercheck. retrieved_at is the conversion's build time "
         f"({meta['built_at']}, time zone not stated, taken as UTC); when the PDF itself was downloaded is not recorded."
     )
-    raw = RawResponse(url=meta["url"], status=200, content=content, content_type="text/csv; charset=utf-8",
-                      retrieved_at=built, label="xray licensed_institutions.csv")
-    records = records_of(read_xray_csv(content), as_of=date.fromisoformat(meta["as_of"]), source_url=meta["url"],
+    raw = saved_copy(folder / "licensed_institutions.csv", meta["url"], built, "xray licensed_institutions.csv")
+    records = records_of(read_xray_csv(raw.content), as_of=date.fromisoformat(meta["as_of"]), source_url=meta["url"],
                          retrieved_at=built, note=note)
     if len(records) != meta["count"]:
         raise ParseError(f"{len(records)} rows where the conversion's meta says {meta['count']}")
@@ -87,7 +85,6 @@ def bundled_december(folder: Path, earlier: Sequence[Record] = ()) -> BundledRun
     """`earlier`: records of an older list; English names of the same code and Chinese name are carried over
     (with a note), because this conversion dropped the 英文名称 column and the matcher needs them."""
     meta = json.loads((folder / "nfra-2025-12-31.metadata.json").read_text(encoding="utf-8"))
-    content = (folder / "nfra-2025-12-31.csv").read_bytes()
     retrieved = datetime.fromisoformat(meta["retrieved_at"]).replace(tzinfo=UTC)
     note = (
         f"Rows taken from a third-party CSV conversion of this NFRA PDF (《{meta['title']}》, published "
@@ -96,9 +93,8 @@ def bundled_december(folder: Path, earlier: Sequence[Record] = ()) -> BundledRun
         "kept bank classes only and has no English names or supervising offices. retrieved_at is the date that "
         f"conversion gives for its download ({meta['retrieved_at']}, day only)."
     )
-    raw = RawResponse(url=meta["pdf_url"], status=200, content=content, content_type="text/csv; charset=utf-8",
-                      retrieved_at=retrieved, label="aio-life-server nfra-2025-12-31.csv")
-    records = records_of(read_aio_csv(content), as_of=date.fromisoformat(meta["as_of"]), source_url=meta["pdf_url"],
+    raw = saved_copy(folder / "nfra-2025-12-31.csv", meta["pdf_url"], retrieved, "aio-life-server nfra-2025-12-31.csv")
+    records = records_of(read_aio_csv(raw.content), as_of=date.fromisoformat(meta["as_of"]), source_url=meta["pdf_url"],
                          retrieved_at=retrieved, note=note, published=meta["published_at"])
     english = {(r.record_id, r.name): r.names for r in earlier if r.names}
     for record in records:

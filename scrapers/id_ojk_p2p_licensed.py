@@ -28,7 +28,7 @@ from openpyxl import load_workbook
 from openpyxl.utils.datetime import from_excel
 
 from lendercheck.records import NameKind, ParseError, RawResponse, Record, RecordName, Source
-from scrapers.base import BundledRun, get
+from scrapers.base import BundledRun, get, saved_copy
 
 log = logging.getLogger(__name__)
 
@@ -246,7 +246,6 @@ def bundled(shared: Path) -> list[BundledRun]:
     if not path.exists():
         return []
     copied = datetime(2025, 6, 4, tzinfo=UTC)
-    raw = RawResponse(url=COPY, status=200, content=path.read_bytes(), content_type="text/csv; charset=utf-8",
-                      retrieved_at=copied, label="list")
+    raw = saved_copy(path, COPY, copied, "list")
     return [BundledRun(raws=[raw], records=parse(raw, note=COPY_NOTE), retrieved_at=copied)]
 

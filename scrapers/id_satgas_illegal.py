@@ -30,7 +30,7 @@ import httpx
 
 from lendercheck.matcher import registrable_domain
 from lendercheck.records import NameKind, ParseError, RawResponse, Record, RecordName, Source
-from scrapers.base import BundledRun, get
+from scrapers.base import BundledRun, get, saved_copy
 
 log = logging.getLogger(__name__)
 
@@ -385,7 +385,6 @@ def bundled(shared: Path) -> list[BundledRun]:
     if not path.exists():
         return []
     scraped = datetime(2024, 12, 8, 17, 11, tzinfo=UTC)
-    raw = RawResponse(url=PORTAL, status=200, content=path.read_bytes(), content_type="application/json",
-                      retrieved_at=scraped, label="alert list")
+    raw = saved_copy(path, PORTAL, scraped, "alert list", content_type="application/json")
     records = [record.model_copy(update={"note": COPY_NOTE}) for record in parse(raw)]
     return [BundledRun(raws=[raw], records=records, retrieved_at=scraped)]

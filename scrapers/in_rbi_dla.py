@@ -28,7 +28,7 @@ import httpx
 
 from lendercheck.matcher import registrable_domain
 from lendercheck.records import ParseError, RawResponse, Record, Source
-from scrapers.base import BundledRun, SourceSkipped
+from scrapers.base import BundledRun, SourceSkipped, saved_copy
 from scrapers.in_rbi_nbfc import read_rows, split_former
 
 log = logging.getLogger(__name__)
@@ -195,8 +195,7 @@ def bundled(shared: Path) -> list[BundledRun]:
     if not path.exists():
         return []
     exported = datetime(2026, 9, 25, tzinfo=UTC)
-    raw = RawResponse(url=VIEWER, status=200, content=path.read_bytes(), content_type="text/csv; charset=utf-8",
-                      retrieved_at=exported, label="directory")
+    raw = saved_copy(path, VIEWER, exported, "directory")
     return [BundledRun(raws=[raw], records=parse(raw, as_of=exported.date(), note=COPY_NOTE), retrieved_at=exported)]
 
 

@@ -22,7 +22,7 @@ import httpx
 from openpyxl import load_workbook
 
 from lendercheck.records import NameKind, ParseError, RawResponse, Record, RecordName, Source
-from scrapers.base import BundledRun, get
+from scrapers.base import BundledRun, get, saved_copy
 
 log = logging.getLogger(__name__)
 
@@ -184,6 +184,5 @@ def bundled(shared: Path) -> list[BundledRun]:
     if not path.exists():
         return []
     copied = datetime(2025, 7, 27, tzinfo=UTC)
-    raw = RawResponse(url=LIST_URL, status=200, content=path.read_bytes(), content_type="text/csv; charset=utf-8",
-                      retrieved_at=copied, label="list")
+    raw = saved_copy(path, LIST_URL, copied, "list")
     return [BundledRun(raws=[raw], records=parse(raw, note=COPY_NOTE), retrieved_at=copied)]

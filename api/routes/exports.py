@@ -184,8 +184,7 @@ def known_domains(session: Session) -> list[KnownDomain]:
 
 
 @router.get("/domains.json", response_model=KnownDomains, responses=_NO_304)
-def export_domains(request: Request, response: Response, session: SessionDep,
-                   settings: SettingsDep) -> KnownDomains | Response:
+def export_domains(request: Request, session: SessionDep, settings: SettingsDep) -> KnownDomains | Response:
     """Every domain and app package id we know, with its lenders' verdicts and ids, so a browser extension
     can check the pages a person visits locally and ask the API only for details. Send the `ETag` back as
     `If-None-Match` to get a 304 when nothing changed."""
@@ -193,7 +192,14 @@ def export_domains(request: Request, response: Response, session: SessionDep,
     etag = etag_for(version, request)
     if not_modified(request, etag):
         return Response(status_code=304, headers={"ETag": etag})
-    domains = known_domains(session)
-    cache_headers(response, etag, settings.cache_max_age)
-    response.headers["X-Data-Version"] = version
-    return KnownDomains(data=domains, count=len(domains), data_version=version, generated_at=utcnow())
+    # Every extension asks for this file; it is made once per worker and data version (a few seconds).
+    key = ("domains.json", version)
+    body = request.app.state.live.answers.get(key)
+    if body is None:
+        domains = known_domains(session)
+        body = KnownDomains(data=domains, count=len(domains), data_version=version,
+                            generated_at=utcnow()).model_dump_json().encode()
+        request.app.state.live.answers.put(key, body)
+    made = Response(body, media_type="application/json", headers={"X-Data-Version": version})
+    cache_headers(made, etag, settings.cache_max_age)
+    return made
